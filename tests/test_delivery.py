@@ -23,7 +23,12 @@ from bot.status_messages import StatusMessages
 from tests.cogs.test_reach import ShiftedClock
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text, texts
-from tests.fakes.discord import PERM_ATTACH_FILES, PERM_READ_MESSAGE_HISTORY, PERM_SEND_MESSAGES
+from tests.fakes.discord import (
+    PERM_ATTACH_FILES,
+    PERM_READ_MESSAGE_HISTORY,
+    PERM_SEND_MESSAGES,
+    PERM_VIEW_CHANNEL,
+)
 from tests.fakes.web import INTERNAL_HOST, PUBLIC_HOST, Site
 from tests.harness import API_KEY, BOT_TOKEN, running_bot
 from tests.jobstates import claimed, finished, submitted
@@ -313,6 +318,30 @@ async def test_a_retry_that_cannot_read_history_never_posts_the_video_twice_in_t
     shown = shown_text(dm)
     assert "couldn't check whether my earlier post there went through" in shown, shown
     assert "couldn't post" not in shown, shown
+
+
+async def test_a_retry_in_a_channel_hidden_from_the_bot_since_never_posts_the_video_twice(
+    store, clock, fake, client, api, downloads, marks
+):
+    """The video's upload timed out on the bot's side but Discord made the post; then a
+    moderator hid the channel from the bot (View Channel taken). Discord refuses the retry's
+    look for that post (403 50001): the bot cannot look, and the video comes by DM, which
+    says it could not check whether the channel post went through, never a second post."""
+    unseen, job = await posted_unseen(
+        store, clock, fake, client, api, downloads, marks, status=True
+    )
+    fake.take_from_bot(fake.channel_id, PERM_VIEW_CHANNEL)
+    clock.advance(NONCE_REMEMBERED)
+    fake.advance_clock(3600)
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED
+    assert [m["id"] for m in results(fake)] == [str(unseen.message_id)], "posted once"
+    [dm] = dms(fake)
+    assert int(dm["id"]) == result.message_id
+    shown = shown_text(dm)
+    assert "couldn't check whether my earlier post there went through" in shown, shown
+    looks = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/messages")]
+    assert looks and all(r.status == 403 for r in looks), "the look was refused, as Discord does"
 
 
 async def test_a_retry_refused_a_look_soon_after_gets_the_earlier_post_back_not_a_dm(

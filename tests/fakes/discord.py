@@ -41,7 +41,9 @@ Discord behaviour mimicked on purpose (so the bot's error handling can be exerci
   Request entity too large``
 * posting in ``forbidden_channels`` -> 403 ``50013 Missing Permissions``; in a channel the bot
   cannot see (no View Channel) -> 403 ``50001 Missing Access``; a post where the bot lacks
-  Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; a reply
+  Send Messages, or a file where it lacks Attach Files -> 403 ``50013``; reading the messages
+  of a channel the bot cannot see -> 403 ``50001``, and of one where it lacks Read Message
+  History -> an empty history (a message by its id: 403 ``50001``); a reply
   where it lacks Read Message History -> 400 ``160002`` (see
   :meth:`FakeDiscord.take_from_bot`); a post in a locked thread (:meth:`FakeDiscord.lock_thread`)
   without Manage Threads -> 400 ``160005``; a reply to an unknown or ephemeral message, or to
@@ -3877,8 +3879,15 @@ class FakeDiscord:
         channel (a history read answers an empty list, not a refusal)."""
         return not self.permissions_for(self.bot_user_id, channel_id) & PERM_READ_MESSAGE_HISTORY
 
+    def _check_bot_sees(self, channel_id: int) -> None:
+        """Like Discord ("Get Channel Messages", "Get Channel Message"): reading a server's
+        channel needs View Channel; without it the read is refused, not answered."""
+        if not self.permissions_for(self.bot_user_id, channel_id) & PERM_VIEW_CHANNEL:
+            raise FakeDiscordError(403, 50001, "Missing Access")
+
     async def _h_history(self, request: web.Request) -> web.StreamResponse:
         cid, _ = self._channel(request)
+        self._check_bot_sees(cid)
         if self._history_hidden(cid):
             return self._json([])
         query = request.query
@@ -3906,6 +3915,7 @@ class FakeDiscord:
 
     async def _h_get_msg(self, request: web.Request) -> web.StreamResponse:
         cid, _ = self._channel(request)
+        self._check_bot_sees(cid)
         if self._history_hidden(cid):
             # Reading one message by its id needs Read Message History too, and says so.
             raise FakeDiscordError(403, 50001, "Missing Access")

@@ -32,6 +32,7 @@ from tests.fakes.discord import (
     PERM_READ_MESSAGE_HISTORY,
     PERM_SEND_MESSAGES_IN_THREADS,
     PERM_VIEW_AUDIT_LOG,
+    PERM_VIEW_CHANNEL,
     FakeDiscord,
 )
 from tests.fakes.test_fake_discord_user_installs import AUTH, call, command
@@ -375,6 +376,22 @@ async def test_permissions_taken_from_the_bot_refuse_what_needs_them(harness: Ha
     assert [m async for m in channel.history(limit=10)] == []
     with pytest.raises(discord.Forbidden):
         await channel.fetch_message(first.id)
+
+
+async def test_a_channel_hidden_from_the_bot_refuses_its_history(harness: Harness) -> None:
+    """Like Discord ("Get Channel Messages" needs View Channel in a server's channel; "Get
+    Channel Message" needs it and Read Message History): without View Channel, reading the
+    channel's messages is refused (403 50001), not answered."""
+    fake, bot = harness.fake, harness.bot
+    channel = bot.get_partial_messageable(fake.channel_id)
+    first = await channel.send("first")
+    fake.take_from_bot(fake.channel_id, PERM_VIEW_CHANNEL)
+    with pytest.raises(discord.Forbidden) as history:
+        [m async for m in channel.history(limit=10)]
+    assert history.value.code == 50001
+    with pytest.raises(discord.Forbidden) as one:
+        await channel.fetch_message(first.id)
+    assert one.value.code == 50001
 
 
 async def test_interaction_ack_rules(harness: Harness) -> None:
