@@ -39,10 +39,11 @@ def message_urls(media: MessageMedia) -> tuple[str, ...]:
 
 
 def _used(options: VideoOptions, already: Collection[str]) -> frozenset[str]:
-    """The links the request has without the prompt's: `already`, and its references (whose
-    fragment is the bot's marks, never part of the link the member copied)."""
-    own = [media.url for media in (*options.images, *options.videos)]
-    return frozenset(already) | frozenset(own) | {without_fragment(url) for url in own}
+    """The links the request has without the prompt's: `already`, and its references; each
+    also without its fragment, the bot's marks (a link written behind a spoiler, a result's
+    reference), never part of the link the member copied."""
+    own = [*already, *(media.url for media in (*options.images, *options.videos))]
+    return frozenset(own) | {without_fragment(url) for url in own}
 
 
 def prompt_links_to_check(options: VideoOptions, *, already: Collection[str] = ()) -> int:

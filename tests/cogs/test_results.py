@@ -366,6 +366,30 @@ async def test_a_link_in_a_form_that_the_result_was_made_from_is_used_once(tmp_p
     assert web.hits == fetched, "the link typed again was read again"
 
 
+async def test_a_link_in_a_form_that_the_result_was_made_from_behind_a_spoiler_is_used_once(
+    tmp_path, fakes
+):
+    """The video was made from a link written behind a spoiler (`||link||`, which the bot keeps
+    marked so): the member pastes that link into Edit prompt, bare. Still the same picture, not
+    a second one ("I found 2 images"), nor a link read and counted again."""
+    fake, api = fakes
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
+    ):
+        boat = web.serve("/boat.png")
+        result = await delivered_result(world, prompt=f"a paper boat ||{boat}||")
+        fetched = list(web.hits)
+        world.bot.link_allowance = LinkAllowance(links=1)
+        answer = await edit_prompt(fake, result, f"a calmer boat {boat}")
+        assert "queued as job #2" in answer["content"], answer["content"]
+        await api.wait_for_submits(2)
+        assert world.bot.link_allowance.take(fake.user_id, 1, world.bot.clock()) is None
+    sent = api.submits[1]
+    assert (sent["prompt"], sent["image_urls"]) == ("a calmer boat", [boat])
+    assert web.hits == fetched, "the link typed again was read again"
+
+
 async def test_two_image_links_in_a_form_on_a_result_made_without_images_are_not_blamed_on_it(
     tmp_path, fakes
 ):
