@@ -1400,6 +1400,30 @@ async def test_a_link_typed_in_the_menus_form_that_the_message_has_is_used_once(
         assert web.hits == ["/cat.png"]
 
 
+async def test_a_link_typed_in_the_menus_form_is_counted_once_in_the_members_links(tmp_path):
+    """The form's link is checked against the member's links checked with the message's, once:
+    a member with room for one more link gets their video, and that one link is all it took."""
+    async with (
+        Site(PUBLIC_HOST) as web,
+        running_bot(
+            tmp_path, message_content_intent=True, link_allowed_networks=LINKS_ALLOWED
+        ) as world,
+    ):
+        world.bot.link_allowance = LinkAllowance(links=1)
+        boat = web.serve("/boat.png")
+        target = await post(world, "a paper boat in a storm")
+        submit = await fill_form(world, await make_video_on(world, target), f"a storm {boat}")
+        answer = (await submit.wait_for_answer())["content"]
+        assert "queued as job #1" in answer, answer
+        await world.api.wait_for_submits(1)
+        [sent] = world.api.submits
+        assert sent["image_urls"] == [boat]
+        assert web.hits == ["/boat.png"]
+        assert (
+            world.bot.link_allowance.take(world.discord.user_id, 1, world.bot.clock()) is not None
+        )
+
+
 async def test_a_link_typed_in_the_menus_form_to_the_messages_file_is_used_once(tmp_path):
     """The member pastes the link of bob's attached picture: still one picture."""
     async with running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world:
