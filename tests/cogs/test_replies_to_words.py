@@ -15,6 +15,7 @@ from tests.cogs.test_references import (
     bots_reply_to,
     forward_with_comment,
     nothing_recorded,
+    pictures,
     post,
     reply,
 )
@@ -101,6 +102,17 @@ async def test_a_reply_of_a_picture_link_alone_films_the_replied_to_words_with_i
         assert "only a link" not in status["content"], status["content"]
         sent = await sent_prompt(world)
         assert (sent["prompt"], sent["image_urls"]) == (STORY, [boat])
+
+
+async def test_a_reply_under_a_captioned_picture_films_the_picture_as_the_reply_says(tmp_path):
+    """Under a picture, its caption is no scene to film: the picture is the reference and the
+    reply's words the prompt, as before words alone were read."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        [picture] = pictures(world, 1)
+        target = await post(world, STORY, attachments=[picture])
+        await bots_reply_to(world, await reply(world, target, "make it move"))
+        sent = await sent_prompt(world)
+        assert (sent["prompt"], sent["image_urls"]) == ("make it move", [picture.url])
 
 
 async def test_a_bare_reply_to_chatter_still_gets_the_help_and_spends_nothing(tmp_path):
