@@ -47,3 +47,35 @@ def test_words_behind_spoilers_are_left_out_and_a_bar_left_open_hides_nothing():
     assert without_spoilers("a cat ||who dies|| on a roof") == "a cat on a roof"
     assert without_spoilers("||all\nhidden||") == ""
     assert without_spoilers("a || b") == "a || b"
+
+
+def test_quoted_words_that_just_fit_are_whole_and_not_said_to_be_cut():
+    """Exactly at the limit nothing was cut: the member is not told their words were."""
+    assert directed("k" * 50, "", limit=50) == ("k" * 50, False)
+    quoted, direction = "k" * 30, "d" * 18  # 30 + 2 + 18 = 50
+    assert directed(quoted, direction, limit=50) == (f"{quoted}{SEPARATOR}{direction}", False)
+
+
+def test_a_scene_of_twenty_letters_and_its_ellipsis_is_kept_and_less_is_left_out():
+    """Room for 20 of the quoted words' characters and the ellipsis keeps a scene; a character
+    less leaves them out whole ("A kni…" is no scene)."""
+    quoted = "a knight rides through a burning village at dusk"
+    kept, cut = directed(quoted, "d" * 77, limit=100)  # room: 100 - 77 - 2 = 21
+    assert cut and kept.startswith("a knight") and kept.endswith(f"…{SEPARATOR}{'d' * 77}")
+    assert directed(quoted, "d" * 78, limit=100) == ("d" * 78, True)
+
+
+def test_blank_quoted_words_are_no_scene_and_blanks_around_them_are_dropped():
+    assert directed(" \n ", "a dragon", limit=2000) == ("a dragon", False)
+    assert directed("  a knight \n", "go", limit=2000) == (f"a knight{SEPARATOR}go", False)
+
+
+def test_at_here_alone_is_no_words_as_at_everyone_is_not():
+    assert not has_words("@here 🔥")
+    assert has_words("here we go")
+
+
+def test_words_between_two_spoilers_stay():
+    assert without_spoilers("a cat ||hidden|| on a roof ||also hidden|| at night") == (
+        "a cat on a roof at night"
+    )
