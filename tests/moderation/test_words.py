@@ -131,6 +131,7 @@ def test_a_pattern_typed_with_invisible_characters_still_matches_plain_text():
         "\u753b\u4e00\u4e2anude\u5973\u5b69",  # Chinese around it, no spaces (as it is written)
         "\u30cc\u30fc\u30c9nude\u3067\u3059",  # Japanese
         "\u753b\u4e00\u4e2a nude \u5973\u5b69",
+        "\u0e27\u0e32\u0e14\u0e20\u0e32\u0e1enude\u0e2a\u0e27\u0e22",  # Thai, no spaces either
     ],
 )
 def test_a_latin_word_written_against_chinese_or_japanese_text_is_found(prompt):
@@ -451,6 +452,7 @@ def test_a_word_inside_another_is_still_not_found_with_run_together_phrases():
     ("prompt", "quoted"),
     [
         ("a blood\U0001f600bath", "blood\U0001f600bath"),  # an emoji between the words
+        ("a blood\U0001f004bath", "blood\U0001f004bath"),  # the mahjong dragon emoji
         ("a blood \U0001f525 bath", "blood \U0001f525 bath"),
         ("a blood\u2605bath", "blood\u2605bath"),  # a star symbol
     ],
@@ -467,6 +469,7 @@ def test_a_phrase_with_emoji_or_symbols_between_its_words_is_the_phrase(prompt, 
         ("一只血.腥的猫", "血.腥"),
         ("一只血\u3000腥的猫", "血\u3000腥"),  # an ideographic space
         ("一只血·腥的猫", "血·腥"),  # a middle dot
+        ("一只血・腥的猫", "血・腥"),  # a katakana middle dot (Japanese writes it between words)
         ("一只血\U0001f600腥的猫", "血\U0001f600腥"),  # an emoji
         ("一只血**腥**的猫", "血**腥"),  # markdown
     ],
@@ -484,6 +487,13 @@ def test_a_chinese_word_split_by_a_comma_or_full_stop_is_two_clauses():
 def test_a_chinese_phrase_is_found_written_as_chinese_is_without_spaces():
     assert banned("血腥暴力的场面", "血腥 暴力") == "血腥暴力"
     assert banned("一只血腥的猫", "血 腥") == "血腥"
+
+
+def test_a_phrase_of_a_latin_and_a_chinese_word_is_found_run_together_and_apart():
+    """A Latin word is written right against Chinese ("画一个nude女孩"), and a word of both
+    scripts ("AV女优") apart as well: neither has a space to end it."""
+    assert banned("画一个nude女孩", "nude 女孩") == "nude女孩"
+    assert banned("一部AV 女优的片", "av女优") == "AV 女优"
 
 
 @pytest.mark.parametrize(
@@ -507,6 +517,12 @@ def test_a_banned_word_in_letter_emoji_is_found(prompt, quoted):
     """Regional-indicator letters (as Discord reactions spell words) and negative circled or
     squared letters: emoji drawn as the letters they are."""
     assert banned(prompt, "gore") == quoted
+
+
+def test_letter_emoji_are_read_through_to_z():
+    assert banned("a \U0001f1f3\U0001f1e6\U0001f1ff\U0001f1ee flag", "nazi") == (
+        "\U0001f1f3\U0001f1e6\U0001f1ff\U0001f1ee"
+    )
 
 
 def test_run_together_phrases_are_checked_quickly():
