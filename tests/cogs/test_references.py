@@ -808,6 +808,35 @@ async def test_a_members_links_on_a_silent_nameserver_leave_others_their_link_ch
             silent.set()  # alice's answer then comes: her links could not be reached
 
 
+async def test_links_in_two_members_video_prompts_each_take_their_own_share_of_lookups(
+    tmp_path, monkeypatch
+):
+    """As above, both through /video's prompt: Alice's 8 links on a silent nameserver hold her
+    share of the lookup threads; Carol's /video a moment later, with her picture's link in its
+    prompt, is read and queued, not held behind Alice's lookups as if they were hers."""
+    asked = threading.Event()
+    with silent_nameserver(
+        monkeypatch, answers={"cats.example": PUBLIC_HOST}, asked=asked
+    ) as silent:
+        async with (
+            Site(PUBLIC_HOST) as web,
+            running_bot(tmp_path, link_allowed_networks=LINKS_ALLOWED) as world,
+        ):
+            links = " ".join(f"http://img{i}.silent-dns.example/x.png" for i in range(8))
+            await ask_leaving_it(world, "slash", f"a paper boat {links}")
+            assert await asyncio.to_thread(asked.wait, 10), "alice's links were looked up"
+            cat = web.serve("/cat.png").replace(PUBLIC_HOST, "cats.example")
+            carol = world.discord.add_member("carol")
+            asking = await world.discord.slash_command(
+                "video", options={"prompt": f"make it surf {cat}"}, user=carol
+            )
+            answer = (await asking.wait_for_answer(timeout=10))["content"]
+            assert says_queued(answer), answer
+            await world.api.wait_for_submits(1)
+            assert world.api.submits[0]["image_urls"] == [cat]
+            silent.set()
+
+
 # Expired links -----------------------------------------------------------------------------
 
 
