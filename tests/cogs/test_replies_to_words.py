@@ -289,6 +289,21 @@ async def test_forwarded_words_are_read_without_mentions_flags_or_spoilers(tmp_p
         assert [u["id"] for u in status["mentions"]] in ([], [str(world.discord.user_id)])
 
 
+async def test_a_forward_of_words_this_process_never_saw_names_its_channels_from_the_server(
+    tmp_path,
+):
+    """The forwarded message was posted before a restart (or seen by another process): its
+    mentions come as bare ids, and the member's server still knows the channel's name."""
+    async with running_bot(tmp_path, message_content_intent=True) as world:
+        bob = world.discord.add_member("bob")
+        unseen = await world.discord.message_create(
+            f"a neon sign reading <#{world.discord.channel_id}>", author=bob, dispatch=False
+        )
+        await bots_reply_to(world, await comment_on_forward(world, unseen, "now at night"))
+        sent = await sent_prompt(world)
+        assert sent["prompt"] == "a neon sign reading #general\n\nnow at night"
+
+
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN", "zh-TW"])
 async def test_forwarded_words_too_long_to_use_whole_are_cut_and_the_member_told(tmp_path, locale):
     long_story = " ".join(["a knight rides on"] * 130)  # past the limit alone
