@@ -326,6 +326,27 @@ async def test_an_edit_discord_failed_is_made_by_a_later_sweep(
     assert media_urls(fake.get_message(job.delivery_message_id)) == []
 
 
+async def test_a_layout_edit_discord_failed_on_a_post_of_unkept_shape_is_not_made_plain(
+    db, store, clock, fake, client, api, downloads
+):
+    """Posted before the bot kept its shape, a layout post whose edit Discord failed (503) is
+    not taken for a plain one: left for a later sweep, which edits it as the layout it is."""
+    job = await linked_result(store, clock, fake, client, api, downloads)
+    await db.write("UPDATE jobs SET result_plain = NULL WHERE id = ?", (job.id,))
+    past_expiry(clock)
+    path = rf"/channels/{fake.channel_id}/messages/{job.delivery_message_id}"
+    fake.fail_next("PATCH", path, 503, times=1)
+    sweep = sweeping(store, clock, client)
+    assert await sweep.sweep_once() == 1
+    assert media_urls(fake.get_message(job.delivery_message_id)) == [job.result_url]
+    clock.advance(HOLD)
+    assert await sweep.sweep_once() == 1
+    assert [edit.status for edit in edits_of(fake, job.delivery_message_id)] == [503, 200]
+    message = fake.get_message(job.delivery_message_id)
+    assert media_urls(message) == []
+    assert not message.get("embeds"), "still the layout it was posted as"
+
+
 async def test_links_that_expired_long_before_the_sweep_are_left_as_they_are(
     store, clock, fake, client, api, downloads
 ):
