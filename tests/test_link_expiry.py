@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+import bot.link_expiry
 from bot.delivery import Delivery
 from bot.jobs.callbacks import DeliveryOutcome
 from bot.jobs.link_marks import LinkMarks
@@ -345,6 +346,19 @@ async def test_a_layout_edit_discord_failed_on_a_post_of_unkept_shape_is_not_mad
     message = fake.get_message(job.delivery_message_id)
     assert media_urls(message) == []
     assert not message.get("embeds"), "still the layout it was posted as"
+
+
+async def test_a_sweep_edits_every_expired_post_however_many_there_are(
+    monkeypatch, store, clock, fake, client, api, downloads
+):
+    """A bot back after a long stop finds more expired posts than it takes at a time: one
+    sweep goes on taking them until none is left, not one batch per 5 minutes."""
+    monkeypatch.setattr(bot.link_expiry, "_BATCH", 1)
+    jobs = [await linked_result(store, clock, fake, client, api, downloads) for _ in range(2)]
+    past_expiry(clock)
+    assert await sweeping(store, clock, client).sweep_once() == 2
+    for job in jobs:
+        assert media_urls(fake.get_message(job.delivery_message_id)) == []
 
 
 async def test_links_that_expired_long_before_the_sweep_are_left_as_they_are(
