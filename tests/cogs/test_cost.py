@@ -1090,3 +1090,27 @@ async def test_a_cancel_already_on_its_way_after_confirm_says_how_to_stop_the_vi
         assert "/videos cancel" in told and "status message" in told, told
         await world.api.wait_for_submits(1, timeout=10)
         assert "queued as job #1" in (await confirm.wait_for_answer(timeout=10))["content"]
+
+
+async def test_a_video_waiting_for_the_servers_slot_that_will_come_by_dm_says_so(tmp_path):
+    """As above, but a 4K render read 10 minutes into its command's 15: promised by DM from
+    the start, and the answer says the server's rule and that it comes by direct message, not
+    "right here"."""
+    clock = ShiftedClock()
+    async with server(tmp_path, plan=NEVER_DONE, clock=clock) as s:
+        fake = s.world.discord
+        await mod(s, "limits set", server_at_once=1)
+        assert "job #1" in await video(s.world, prompt="one")
+        await fake.wait_for_message(predicate=lambda m: "Job #1 is being made" in m["content"])
+        clock.offset = 600
+        waiting = await fake.slash_command(
+            "video",
+            {"prompt": "two", "resolution": "4k"},
+            user=s.carol,
+            user_install=True,
+            guild_install=False,
+        )
+        answer = (await waiting.wait_for_answer())["content"]
+        assert "This server allows 1 video at a time" in answer, answer
+        assert "to you by direct message" in answer, answer
+        assert "right here" not in answer, answer
