@@ -296,6 +296,25 @@ async def test_a_private_question_expires_while_its_interaction_can_still_edit_i
         assert not world.discord.expired_webhook_calls
 
 
+async def test_a_question_asked_in_the_channel_stays_open_for_the_whole_confirm_timeout(tmp_path):
+    """A mention's question is the bot's own post, edited with its own token: it stays open
+    CONFIRM_TIMEOUT (14 minutes here), not cut to an interaction's life it has none of."""
+    async with running_bot(
+        tmp_path, plan=NEVER_DONE, confirm_timeout=840, message_content_intent=True
+    ) as world:
+        await set_threshold(world, 5)
+        asking = await world.discord.message_create(
+            f"<@{world.discord.bot_user_id}> a lighthouse in a storm --res 4k --duration 10"
+        )
+        question = await world.discord.wait_for_message(
+            predicate=lambda m: (m.get("message_reference") or {}).get("message_id") == asking["id"]
+        )
+        token = button_ids(question)["Confirm"].rsplit(":", 1)[1]
+        pending = await world.bot.moderation.pending.get(token)
+        assert pending is not None
+        assert pending.expires_at >= world.bot.clock() + 840 - 30
+
+
 async def test_the_question_is_asked_in_chinese_with_chinese_buttons(tmp_path):
     async with running_bot(tmp_path, plan=NEVER_DONE) as world:
         await set_threshold(world, 5)
