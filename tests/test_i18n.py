@@ -19,7 +19,7 @@ from bot.i18n import (
     use_command_ids,
 )
 from bot.jobs.cancels import CancelledJob, CancelOutcome
-from bot.locales.commands import COMMAND_PATHS, ZH_COMMANDS, ZH_TW_COMMANDS
+from bot.locales.commands import COMMAND_PATHS, OPTION_NAMES, ZH_COMMANDS, ZH_TW_COMMANDS
 from cogs._private import _block_cancel_lines
 
 # A client locale that reads each catalog.
@@ -91,6 +91,27 @@ def test_no_sentence_writes_a_command_out_by_hand(language):
         if written.search(re.sub(r"\{/[^}]*\}", "", template))
     }
     assert offenders == {}
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGS))
+def test_no_sentence_writes_an_option_name_by_hand(language):
+    """An option to type (`job:12`) is named through its blank (`{opt_job}:12`), so a Chinese
+    client reads the name its own command shows (`任务:12`), not the English one it lacks."""
+    names = set(OPTION_NAMES) | {
+        table[option] for table in (ZH_COMMANDS, ZH_TW_COMMANDS) for option in OPTION_NAMES
+    }
+    written = re.compile(r"`(" + "|".join(sorted(names, key=len, reverse=True)) + r")[:\uff1a]")
+    offenders = {
+        key: template for key, template in CATALOGS[language].items() if written.search(template)
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize(("locale", "option"), [("zh-CN", "任务"), ("zh-TW", "任務")])
+def test_a_late_cancel_names_the_job_option_as_the_chinese_client_shows_it(locale, option):
+    """Told to use `/我的视频 取消`, a Chinese member types the option their client shows."""
+    text = t("confirm_cancel_too_late", locale, job_id=7)
+    assert f"`{option}:7`" in text and "job:" not in text, text
 
 
 @pytest.mark.parametrize(

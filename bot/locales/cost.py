@@ -84,7 +84,7 @@ EN: dict[str, str] = {
     # A Cancel pressed right after its own Confirm (sent before the buttons went)
     "confirm_cancel_too_late": (
         "You had already confirmed this video: it is job #{job_id}, and it is on its way. To "
-        "stop it, press Cancel on its status message or use {/videos cancel} `job:{job_id}` "
+        "stop it, press Cancel on its status message or use {/videos cancel} `{opt_job}:{job_id}` "
         "(once the video service has it, it still counts)."
     ),
     "confirm_server_left": (
@@ -191,8 +191,8 @@ ZH: dict[str, str] = {
     "confirm_media_lost": "你附加的文件已无法获取，没有生成视频，也没有计入额度。请带上文件再发起一次请求。",
     "confirm_gone": "这个请求已不在等待中：它已被确认、取消或已失效。如需新视频，请再发起一次请求。",
     "confirm_cancel_too_late": (
-        "你已经确认了这个视频：它是任务 #{job_id}，正在处理中。如要停止它，请按它状态消息上的「取消」，"
-        "或使用 {/videos cancel} `job:{job_id}`（视频服务收到后再取消，仍会计入额度）。"
+        "你已经确认了这个视频：它是任务 #{job_id}，正在处理中。如要停止它，请点它状态消息上的「取消」，"
+        "或使用 {/videos cancel} `{opt_job}:{job_id}`（视频服务收到后再取消，仍会计入额度）。"
     ),
     "confirm_server_left": (
         "这个确认请求是按本服务器的规则发起的，而机器人已被移出本服务器，所以没有生成视频，也没有计入额度。"
@@ -297,8 +297,8 @@ ZH_TW: dict[str, str] = {
     "confirm_media_lost": "你附加的檔案已無法取得，沒有生成影片，也沒有計入額度。請帶上檔案再發起一次請求。",
     "confirm_gone": "這個請求已不在等待中：它已被確認、取消或已失效。如需新影片，請再發起一次請求。",
     "confirm_cancel_too_late": (
-        "你已經確認了這個影片：它是任務 #{job_id}，正在處理中。如要停止它，請按它狀態訊息上的「取消」，"
-        "或使用 {/videos cancel} `job:{job_id}`（影片服務收到後再取消，仍會計入額度）。"
+        "你已經確認了這個影片：它是任務 #{job_id}，正在處理中。如要停止它，請點它狀態訊息上的「取消」，"
+        "或使用 {/videos cancel} `{opt_job}:{job_id}`（影片服務收到後再取消，仍會計入額度）。"
     ),
     "confirm_server_left": (
         "這個確認請求是依本伺服器的規則發起的，而機器人已被移出本伺服器，所以沒有生成影片，也沒有計入額度。"
