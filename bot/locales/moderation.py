@@ -820,8 +820,8 @@ ZH: dict[str, str] = {
     "mod_show_paused": "**已暂停：**视频服务的余额已用完。请充值后运行 `{/videomod resume}`。",
     "mod_show_bans_unheard": (
         "**服务器封禁：**机器人的身份组既没有「查看审核日志」权限，也没有从服务器封禁成员的权限，"
-        "所以 Discord 不会告知它任何服务器封禁，被服务器封禁的成员的视频会继续"
-        "（给它的身份组「查看审核日志」权限，或使用 `{/videomod block}`）。"
+        "所以 Discord 不会告知它任何服务器封禁，被服务器封禁的成员的视频仍会继续生成"
+        "（请为它的身份组授予「查看审核日志」权限，或使用 `{/videomod block}`）。"
     ),
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}还没有人生成视频。",
@@ -1375,8 +1375,8 @@ ZH_TW: dict[str, str] = {
     "mod_show_paused": "**已暫停：**影片服務的餘額已用完。請儲值後執行 `{/videomod resume}`。",
     "mod_show_bans_unheard": (
         "**伺服器停權：**機器人的身分組既沒有「檢視審核日誌」權限，也沒有將成員停權的權限，"
-        "所以 Discord 不會告知它任何停權，被停權成員的影片會繼續"
-        "（給它的身分組「檢視審核日誌」權限，或使用 `{/videomod block}`）。"
+        "所以 Discord 不會告知它任何停權，被停權成員的影片仍會繼續生成"
+        "（請為它的身分組授予「檢視審核日誌」權限，或使用 `{/videomod block}`）。"
     ),
     # /videomod usage, jobs, audit, words list
     "mod_usage_empty": "{period}還沒有人生成影片。",
