@@ -169,6 +169,8 @@ def failure_text(job: Job, mention: str, *, prompt_hidden: bool = False) -> list
         if cause is FailureCause.OTHER:
             # APIMart failed it without a word: "it did not say why", as a refusal without one.
             reason = said or t(job.error_key or "refusal_unexplained", locale).rstrip(".。")
+            if said is not None and prompt_hidden:
+                reason = t("result_reason_hidden", locale)
             # Our own reasons (a lost task, no video, none) are nothing the prompt could change.
             hint = "result_failed_hint" if said is not None else "failure_try_again"
             return [

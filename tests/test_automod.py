@@ -91,6 +91,24 @@ async def test_a_failure_whose_service_reason_quotes_the_blocked_prompt_is_told_
     assert len(refused_by_automod(fake)) == 1
 
 
+async def test_a_failure_of_no_known_cause_leaves_out_the_service_reason_with_the_prompt(
+    store, clock, fake, client, api, downloads
+):
+    """A reason the bot does not recognise is its whole explanation ("could not make job #1:
+    …"): quoting the blocked prompt, it is left out too and said to be, not posted again."""
+    fake.automod_blocks("kite")
+    job = await failed_job(
+        store, clock, fake, prompt="a red kite", reason='Render stopped at "a red kite"'
+    )
+    result = await Delivery(client, downloads, store, clock=clock)(job)
+    assert result.outcome is DeliveryOutcome.DELIVERED, result
+    [message] = results(fake)
+    shown = shown_text(message)
+    assert "kite" not in shown.lower(), shown
+    assert "its reason is not shown here, as it may quote the prompt" in shown, shown
+    assert len(refused_by_automod(fake)) == 1
+
+
 async def test_a_result_automod_blocks_even_without_the_prompt_goes_by_dm_saying_why(
     store, clock, fake, client, api, downloads, marks
 ):
