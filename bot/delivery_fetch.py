@@ -111,7 +111,14 @@ class _Fetching:
                 "Server %d: upload limit not read (%s); trying the largest upload", guild.id, error
             )
             return _LARGEST_SERVER_UPLOAD
+        # Moved to the end, so the table runs oldest first: those run out (a server on another
+        # process's shard is read once a while, and over weeks every server is) go as new ones
+        # come, and it holds only the last `SERVER_LIMIT_KEPT` seconds' servers.
+        self._server_limits.pop(guild.id, None)
         self._server_limits[guild.id] = (limit, now + SERVER_LIMIT_KEPT)
+        # (Never the one just kept: it runs until later.)
+        while next(iter(self._server_limits.values()))[1] <= now:
+            del self._server_limits[next(iter(self._server_limits))]
         return limit
 
     async def _download(self, url: str, limit: int) -> IO[bytes]:

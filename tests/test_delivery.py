@@ -6,12 +6,15 @@ import logging
 import tempfile
 import time
 import urllib.parse
+from types import SimpleNamespace
+from unittest.mock import MagicMock
 
 import discord
 import pytest
 
 from bot.apimart.models import TaskInfo, TaskStatus, VideoRequest
 from bot.delivery import DOWNLOAD_ATTEMPTS, NONCE_REMEMBERED, Delivery
+from bot.delivery_fetch import SERVER_LIMIT_KEPT
 from bot.jobs.cancels import CancelOutcome
 from bot.jobs.models import DM_TARGET, JobState, Requester
 from bot.jobs.poller import DeliveryOutcome, PollerConfig
@@ -21,6 +24,7 @@ from bot.media_refresh import rehosted_url
 from bot.result_text import job_footer
 from bot.status_messages import StatusMessages
 from tests.cogs.test_reach import ShiftedClock
+from tests.conftest import FakeClock
 from tests.fakes.apimart import TaskPlan, fake_video_bytes
 from tests.fakes.components import is_layout, media_urls, shown_text, texts
 from tests.fakes.discord import (
@@ -948,6 +952,41 @@ async def test_one_dropped_read_of_a_boosted_servers_limit_leaves_its_videos_att
         [message] = [m for m in results(fake) if f"#{job.id}" in shown_text(m)]
         assert [a["size"] for a in message["attachments"]] == [12 * MIB], shown_text(message)
         clock.advance(60)
+
+
+class _OtherShardsServers:
+    """A client that holds no server (each is on another process's shard) and reads each one's
+    upload limit over REST, as `discord.Client.fetch_guild` does."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def get_guild(self, _guild_id: int) -> None:
+        return None
+
+    async def fetch_guild(self, guild_id: int, *, with_counts: bool = True) -> discord.Guild:
+        self.reads += 1
+        return discord.Guild(data={"id": str(guild_id), "premium_tier": 2}, state=MagicMock())
+
+
+async def test_upload_limits_read_for_other_shards_servers_are_not_kept_for_good():
+    """Any process delivers to any server (docs/scaling.md): over weeks, one process reads the
+    upload limit of every server another process's shards hold. A limit is kept while it is
+    used (`SERVER_LIMIT_KEPT`), then goes: 100,000 servers must not stay in memory for good."""
+    clock = FakeClock()
+    client = _OtherShardsServers()
+    delivery = Delivery(client, None, None, clock=clock)  # type: ignore[arg-type]
+    state = MagicMock()  # a server's stub, as a channel of a server not held carries
+    for guild_id in range(1, 2001):
+        target = SimpleNamespace(guild=discord.Guild(data={"id": str(guild_id)}, state=state))
+        assert await delivery._upload_limit(target) == 50 * MIB
+        clock.advance(SERVER_LIMIT_KEPT / 100)  # a hundred servers' deliveries per stretch
+    assert len(delivery._server_limits) <= 101
+    # One still kept is not read again.
+    reads = client.reads
+    kept = SimpleNamespace(guild=discord.Guild(data={"id": "2000"}, state=state))
+    assert await delivery._upload_limit(kept) == 50 * MIB
+    assert client.reads == reads
 
 
 async def test_a_plain_result_after_a_refused_layout_does_not_call_a_small_video_too_large(
