@@ -14,6 +14,7 @@ import aiohttp
 import discord
 
 from bot.delivery_outcome import Messageable, _Retry
+from bot.expiring import keep_until
 from bot.jobs.models import Job
 from bot.media.fetcher import FetchError, GuardedFetcher, Refused
 
@@ -111,14 +112,9 @@ class _Fetching:
                 "Server %d: upload limit not read (%s); trying the largest upload", guild.id, error
             )
             return _LARGEST_SERVER_UPLOAD
-        # Moved to the end, so the table runs oldest first: those run out (a server on another
-        # process's shard is read once a while, and over weeks every server is) go as new ones
-        # come, and it holds only the last `SERVER_LIMIT_KEPT` seconds' servers.
-        self._server_limits.pop(guild.id, None)
-        self._server_limits[guild.id] = (limit, now + SERVER_LIMIT_KEPT)
-        # (Never the one just kept: it runs until later.)
-        while next(iter(self._server_limits.values()))[1] <= now:
-            del self._server_limits[next(iter(self._server_limits))]
+        # A server on another process's shard is read once a while, and over weeks every
+        # server is: the table holds only the last `SERVER_LIMIT_KEPT` seconds' servers.
+        keep_until(self._server_limits, guild.id, limit, now + SERVER_LIMIT_KEPT, now)
         return limit
 
     async def _download(self, url: str, limit: int) -> IO[bytes]:

@@ -7,12 +7,13 @@ toward Discord's ban of invalid requests).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
 from bot.discord_refusals import closed_to_the_bot
+from bot.expiring import keep_until
 from bot.i18n import Message
 from bot.text import MESSAGE_CONTENT, NO_MENTIONS, fit
 
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from bot.app import VideoBot
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 # How long a mod-log channel that refused the bot for good is left alone (seconds).
 MODLOG_REFUSED_FOR = 3600.0
@@ -70,7 +69,9 @@ class ModLogPosts:
             for_good = closed_to_the_bot(error)
             if for_good:
                 now = self.bot.clock()
-                _keep(self.refused_modlogs, guild_id, channel_id, now + MODLOG_REFUSED_FOR, now)
+                keep_until(
+                    self.refused_modlogs, guild_id, channel_id, now + MODLOG_REFUSED_FOR, now
+                )
             log.warning(
                 "Could not post to the mod-log channel %d of guild %d (%s)%s",
                 channel_id,
@@ -111,15 +112,5 @@ class ModLogPosts:
             log.info("Guild %d: language not read (%r); posting in English", guild_id, error)
             return "en-US"
         locale = str(fetched.preferred_locale)
-        _keep(self._server_locales, guild_id, locale, now + SERVER_LOCALE_KEPT, now)
+        keep_until(self._server_locales, guild_id, locale, now + SERVER_LOCALE_KEPT, now)
         return locale
-
-
-def _keep(table: dict[int, tuple[T, float]], key: int, value: T, until: float, now: float) -> None:
-    """Keep `value` for `key` until `until`. Each table keeps its entries equally long, so put
-    last it runs oldest first: those run out go as new ones come (over weeks an alert for
-    every server reaches every server the bot was ever in), never the one just kept."""
-    table.pop(key, None)
-    table[key] = (value, until)
-    while next(iter(table.values()))[1] <= now:
-        del table[next(iter(table))]
