@@ -356,9 +356,11 @@ def test_discord_refusals_a_busy_bot_expects_page_nobody(tmp_path):
     """A busy bot's routine refusals, each handled: members deleting status messages (404
     10008 on the next edit), closed DMs (403 50007), servers taking the bot's access or
     permissions or deleting a channel (403 50001/50013, 404 10003), threads archived or locked
-    (400 50083/160005), an upload over a server's limit (413, posted as its link), and a
+    (400 50083/160005), an upload over a server's limit (413, posted as its link), a
     restart's ban catch-up (404 10026 for each member with a video under way who is not
-    banned). Nothing is for the operator to fix."""
+    banned), and servers' AutoMod blocking posts that quote members' prompts (400 200000:
+    posted without the prompt, sent by DM, or the video not made, the member told why).
+    Nothing is for the operator to fix."""
     series = [
         _discord_errors("0+1x60", "404", "10008"),
         _discord_errors("0+0.5x60", "403", "50007"),
@@ -369,6 +371,8 @@ def test_discord_refusals_a_busy_bot_expects_page_nobody(tmp_path):
         _discord_errors("0+0.2x60", "400", "160005"),
         _discord_errors("0+0.2x60", "400", "160002"),
         _discord_errors("0+0.5x60", "413", "40005"),
+        # Servers whose AutoMod blocks words members often write: two refused posts a minute.
+        _discord_errors("0+2x60", "400", "200000"),
         # A deploy: 60 members' videos under way looked up at once.
         _discord_errors("0x20 60x40", "404", "10026"),
     ]
