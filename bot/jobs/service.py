@@ -207,13 +207,17 @@ class JobService(AnswerWrites):
             return await self.submit_claimed(claimed, member_present=member_present)
 
     async def close_unsent(self, job: Job, told: Message, *, member_present: bool) -> SubmitReport:
-        """Close a recorded job without sending it (nothing spent, nothing counted): the place
-        its news would go turned out closed to the bot. `told`: why, for the member."""
+        """Close a recorded job without sending it (nothing spent, nothing counted against the
+        member): the place its news would go turned out closed to the bot, or the server's
+        AutoMod blocked its prompt there. `told`: why, for the member."""
         claimed = await self._store.claim_for_submit(job.id)
         if claimed is None:
             return await self._as_it_stands(job, member_present)
         log.warning("Job %d: closed unsent, Discord refused its announcement for good", job.id)
-        return await self._close(claimed, JobState.REJECTED, told, member_present)
+        report = await self._close(claimed, JobState.REJECTED, told, member_present)
+        # No APIMart series moves for it: an operator sees these videos not made here alone.
+        self._metrics.submit_attempt("announce_refused")
+        return report
 
     async def _as_it_stands(self, job: Job, member_present: bool) -> SubmitReport:
         """The job as another worker (or a lapse) left it: this one sends nothing."""

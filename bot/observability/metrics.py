@@ -44,6 +44,7 @@ SubmitOutcome = Literal[
     "unknown",
     "held",
     "refused_here",
+    "announce_refused",
     "gave_up",
     "cancelled",
     "not_sent",
