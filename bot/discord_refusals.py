@@ -1,7 +1,8 @@
 """Which of Discord's refusals to post or edit in a channel are for good.
 
-A retry of a request Discord refused for good is refused again, and every refusal counts toward
-Discord's ban of invalid requests: such a channel is given up at once (a result goes by DM).
+A retry of a request Discord refused for good is refused again (a 403 counting toward Discord's
+ban of invalid requests, which counts 401, 403 and 429 answers): such a channel is given up at
+once (a result goes by DM).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ _CANNOT_REPLY = 160002
 # A 400 for a post or edit a server's AutoMod rule blocked (200001 is for a thread's title; the
 # bot names none). A slash command's options are not checked, so a member's prompt holding a
 # word the server blocks reaches the bot, and every message of the bot's quoting it is refused
-# (each refusal counting toward Discord's ban): the same text must never be sent again.
+# (at every retry, for hours): the same text must never be sent again.
 _BLOCKED_BY_AUTOMOD = 200000
 
 

@@ -26,8 +26,7 @@ AUTOMOD = 200000
 
 
 def refused_by_automod(fake):
-    """The bot's requests Discord refused for AutoMod: each counts toward the invalid-request
-    ban."""
+    """The bot's requests Discord refused for AutoMod (each one a member waited for)."""
     return [
         r
         for r in fake.requests
