@@ -22,8 +22,6 @@ COMMANDS_HASH_KEY = "global_commands_hash"
 # `bot_state`'s keys of the servers holding their own copy of the commands (synced there while
 # DEV_GUILD_ID named them): the copy is removed at the first start DEV_GUILD_ID names another.
 _DEV_COPY_KEY = "dev_guild_commands:"
-# Past every key with the prefix (":" + 1): the range they are read in, through the key.
-_DEV_COPY_END = "dev_guild_commands;"
 # Reading the commands back can fail like any call to Discord; messages then name them plainly.
 _COMMAND_READ_FAULTS: tuple[type[BaseException], ...] = (discord.HTTPException, *NETWORK_FAULTS)
 
@@ -75,9 +73,11 @@ async def _remove_dev_copies(bot: _Bot, db: Database, keep: int | None) -> None:
     kept = "" if keep is None else _dev_copy_key(keep)
     # Claimed by deleting the row: of the processes (shards) starting on one database, the one
     # whose delete took it removes the copy; the others find nothing to do.
+    # Matched by their prefix as such, not by a range of keys: the database's collation orders
+    # punctuation its own way (en_US puts ";" before ":").
     claimed = await db.write(
-        "DELETE FROM bot_state WHERE key >= ? AND key < ? AND key <> ? RETURNING value",
-        (_DEV_COPY_KEY, _DEV_COPY_END, kept),
+        "DELETE FROM bot_state WHERE substr(key, 1, ?) = ? AND key <> ? RETURNING value",
+        (len(_DEV_COPY_KEY), _DEV_COPY_KEY, kept),
     )
     for (value,) in claimed:
         await _remove_dev_copy(bot, db, bot.application_id, int(value))

@@ -144,3 +144,19 @@ async def test_processes_starting_together_remove_the_copy_once(tmp_path, backen
             )
         assert len(removals(fake, test_server)) == 1
         assert fake.commands(test_server) == []
+
+
+@postgres_only
+async def test_the_copy_is_removed_whatever_the_databases_collation(tmp_path, backend):
+    """A PostgreSQL created with a language's collation (the official image's en_US.utf8):
+    the test server's copy is removed as with the C collation, not kept for ever."""
+    async with FakeDiscord(token=BOT_TOKEN) as fake, FakeAPIMart(api_key=API_KEY) as api:
+        test_server = fake.guild_id
+        db = await backend.open()
+        await db.migrate()
+        await db.write('ALTER TABLE bot_state ALTER COLUMN key TYPE TEXT COLLATE "en-US-x-icu"')
+        async with running_bot(tmp_path, fake=fake, api=api, database=db, dev_guild_id=test_server):
+            pass
+        async with running_bot(tmp_path, fake=fake, api=api, database=await backend.open()):
+            pass
+        assert fake.commands(test_server) == []
