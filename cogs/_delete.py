@@ -42,7 +42,7 @@ def _about(key: str, job: Job | None, message_id: int) -> str:
     return key if video else f"{key}_notice"
 
 
-def _gone(job: Job | None, message_id: int) -> str:
+def _gone_key(job: Job | None, message_id: int) -> str:
     """The key saying the post was already deleted: a video's, whether or not its deletion
     was written down yet (which forgets the post's id), else as `_about` says it."""
     if job is not None and job.result_deleted:
@@ -182,7 +182,7 @@ class DeleteAnswer(
             # Another question on the same post may have been answered "Delete it" meanwhile
             # (a pruned job's post was read above).
             if job is not None and await self._gone(interaction):
-                await self._say(interaction, _gone(job, self.message_id))
+                await self._say(interaction, _gone_key(job, self.message_id))
                 return
             await self._say(interaction, _about("delete_kept", job, self.message_id))
             return
@@ -204,7 +204,7 @@ class DeleteAnswer(
         except discord.NotFound:
             # Deleted meanwhile (another question on it answered "Delete it", or by hand): not
             # by this press, so not said as done, nor put in the mod-log as this clicker's.
-            await self._say(interaction, _gone(job, self.message_id))
+            await self._say(interaction, _gone_key(job, self.message_id))
             return
         except discord.HTTPException as error:
             # Deleted first, then told: a delete Discord refuses must not read as done.
