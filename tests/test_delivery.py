@@ -977,14 +977,14 @@ async def test_upload_limits_read_for_other_shards_servers_are_not_kept_for_good
     client = _OtherShardsServers()
     delivery = Delivery(client, None, None, clock=clock)  # type: ignore[arg-type]
     state = MagicMock()  # a server's stub, as a channel of a server not held carries
-    for guild_id in range(1, 2001):
+    for guild_id in range(1, 401):
         target = SimpleNamespace(guild=discord.Guild(data={"id": str(guild_id)}, state=state))
         assert await delivery._upload_limit(target) == 50 * MIB
-        clock.advance(SERVER_LIMIT_KEPT / 100)  # a hundred servers' deliveries per stretch
-    assert len(delivery._server_limits) <= 101
+        clock.advance(SERVER_LIMIT_KEPT / 50)  # fifty servers' deliveries per stretch
+    assert len(delivery._server_limits) <= 51
     # One still kept is not read again.
     reads = client.reads
-    kept = SimpleNamespace(guild=discord.Guild(data={"id": "2000"}, state=state))
+    kept = SimpleNamespace(guild=discord.Guild(data={"id": "400"}, state=state))
     assert await delivery._upload_limit(kept) == 50 * MIB
     assert client.reads == reads
 
