@@ -345,40 +345,21 @@ async def test_image_links_in_a_form_beside_the_videos_own_picture_are_counted_w
     assert sent["generation_type"] == "reference"
 
 
-async def test_a_link_in_a_form_that_the_result_was_made_from_is_used_once(tmp_path, fakes):
-    """The member pastes the link the video was made from into Edit prompt: the same picture,
-    not a second one ("I found 2 images"), nor a link checked again against their allowance."""
-    fake, api = fakes
-    async with (
-        Site(PUBLIC_HOST) as web,
-        running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
-    ):
-        boat = web.serve("/boat.png")
-        result = await delivered_result(world, prompt=f"a paper boat {boat}")
-        fetched = list(web.hits)
-        world.bot.link_allowance = LinkAllowance(links=1)
-        answer = await edit_prompt(fake, result, f"a calmer boat {boat}")
-        assert "queued as job #2" in answer["content"], answer["content"]
-        await api.wait_for_submits(2)
-        assert world.bot.link_allowance.take(fake.user_id, 1, world.bot.clock()) is None
-    sent = api.submits[1]
-    assert (sent["prompt"], sent["image_urls"]) == ("a calmer boat", [boat])
-    assert web.hits == fetched, "the link typed again was read again"
-
-
-async def test_a_link_in_a_form_that_the_result_was_made_from_behind_a_spoiler_is_used_once(
-    tmp_path, fakes
+@pytest.mark.parametrize("written", ["{}", "||{}||"], ids=["bare", "behind-a-spoiler"])
+async def test_a_link_in_a_form_that_the_result_was_made_from_is_used_once(
+    tmp_path, fakes, written
 ):
-    """The video was made from a link written behind a spoiler (`||link||`, which the bot keeps
-    marked so): the member pastes that link into Edit prompt, bare. Still the same picture, not
-    a second one ("I found 2 images"), nor a link read and counted again."""
+    """The member pastes the link the video was made from into Edit prompt: the same picture,
+    not a second one ("I found 2 images"), nor a link checked again against their allowance.
+    Also when the video was made from it written behind a spoiler (`||link||`, which the bot
+    keeps marked so) and it is pasted bare."""
     fake, api = fakes
     async with (
         Site(PUBLIC_HOST) as web,
         running_bot(tmp_path, fake=fake, api=api, link_allowed_networks=LINKS) as world,
     ):
         boat = web.serve("/boat.png")
-        result = await delivered_result(world, prompt=f"a paper boat ||{boat}||")
+        result = await delivered_result(world, prompt=f"a paper boat {written.format(boat)}")
         fetched = list(web.hits)
         world.bot.link_allowance = LinkAllowance(links=1)
         answer = await edit_prompt(fake, result, f"a calmer boat {boat}")
