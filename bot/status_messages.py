@@ -429,8 +429,8 @@ class StatusMessages:
                     await message.edit(content=content, allowed_mentions=NO_MENTIONS, view=view)
         except discord.HTTPException as error:
             if blocked_by_automod(error):
-                # Blocked without the prompt too (a word of ours): every edit would be refused,
-                # each counting toward Discord's ban. Left as it is, like a deleted one.
+                # Blocked without the prompt too (a word of ours): every edit would be refused
+                # the same way. Left as it is, like a deleted one.
                 log.warning(
                     "Job %d: the server's AutoMod blocks its status even without the prompt; "
                     "not edited again",

@@ -76,8 +76,8 @@ async def test_a_failure_whose_service_reason_quotes_the_blocked_prompt_is_told_
     store, clock, fake, client, api, downloads
 ):
     """The service failed the render, its reason quoting the prompt: every post quoting either
-    is refused, the plainest too. It is told at once without both (Discord counts each refused
-    post toward its ban), not refused three times over at each retry for hours."""
+    is refused, the plainest too. It is told at once without both, not refused three times over
+    at each retry for hours."""
     fake.automod_blocks("kite")
     job = await failed_job(
         store, clock, fake, prompt="a red kite", reason='Content policy: "kite" is not allowed'
