@@ -469,7 +469,8 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
         "APIMART_API_KEY": "key",
         # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
         "DATABASE_URL": "postgresql://bot:hunter22@127.0.0.1:9/bot",
-        "DATABASE_CONNECT_WAIT": "1.5",
+        # The pause before trying again is cut to what is left: one more try, then given up.
+        "DATABASE_CONNECT_WAIT": "0.5",
     }
     result = run_bot(tmp_path, env)
     assert result.returncode == 1
@@ -477,7 +478,7 @@ def test_an_unreachable_postgresql_stops_the_bot_with_one_line(tmp_path):
     # Tried again while the wait lasted (a server still starting), then given up in one line.
     assert "PostgreSQL at bot@127.0.0.1:9/bot cannot be reached yet" in output
     assert "Cannot connect to PostgreSQL at bot@127.0.0.1:9/bot" in output
-    assert "after trying for 1.5 s" in output
+    assert "after trying for 0.5 s" in output
     assert "Traceback" not in output
     assert "hunter22" not in output
 
