@@ -49,6 +49,28 @@ class World:
             timeout=10,
         )
 
+    async def handled_everything(self, timeout: float = 10) -> None:  # noqa: ASYNC109
+        """Wait until every event the fake has sent reached the bot and each of its handlers
+        returned: what the bot would answer to them, it has answered by now. (Waiting a fixed
+        second for that was longer than needed on a quiet machine, and shorter on a busy one.)"""
+
+        def caught_up() -> bool:
+            sent = {s.session_id: s.seq for s in self.discord._sessions.values()}
+            for shard in self.bot.shards.values():
+                ws = shard._parent.ws
+                if ws.session_id in sent and (ws.sequence or 0) < sent[ws.session_id]:
+                    return False
+            return not any(
+                task.get_name().startswith("discord.py: ") and not task.done()
+                for task in asyncio.all_tasks()
+            )
+
+        # Twice in a row, a moment apart: a handler may leave the loop a turn between tasks.
+        for _ in range(2):
+            await self.discord.wait_for(caught_up, timeout, description="the bot at rest")
+            await asyncio.sleep(0.02)
+        await self.discord.wait_for(caught_up, timeout, description="the bot at rest")
+
     def png(self, name: str = "cat.png"):
         return self.discord.make_attachment(name, PNG, "image/png")
 

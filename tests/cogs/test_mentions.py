@@ -645,7 +645,7 @@ async def test_mentions_where_the_bot_cannot_post_do_not_pile_up_refused_request
             # Other kinds of answer to the same member: their DMs refused the bot, no retry.
             for content in ("hi", "a cat on a beach", "a fox --duration 99"):
                 await mention(world, content)
-            await asyncio.sleep(0.5)  # all handled meanwhile
+            await world.handled_everything()  # all handled meanwhile
             assert refused() == [
                 f"POST /channels/{fake.dm_channel_id(fake.user_id)}/messages -> 403"
             ]
@@ -709,7 +709,7 @@ async def test_edits_answered_with_nothing_do_not_use_up_the_bound(tmp_path):
         await bots_reply_to(world, asking)
         for text in ("hey", "hello", "hiya"):
             await edit_mention(world, asking, text)
-            await asyncio.sleep(0.3)  # read (silently) before the next edit
+            await world.handled_everything()  # read (silently) before the next edit
         await edit_mention(world, asking, "a calm sea at dawn")
         await world.api.wait_for_submits(1)
         assert world.api.submits[0]["prompt"] == "a calm sea at dawn"
@@ -1024,7 +1024,7 @@ async def test_a_dm_without_the_mention_is_shown_how_to_ask_once_and_spends_noth
         assert "start your message with" in note["content"]
         assert "/video" in note["content"]
         again = await fake.message_create("a dog in space", channel_id=dm)
-        await asyncio.sleep(0.3)
+        await world.handled_everything()
         answers = [
             m
             for m in fake.messages(dm)
@@ -1153,7 +1153,7 @@ async def test_a_blocked_member_posting_mention_after_mention_gets_one_note_not_
         first = await mention(s.world, "a red fox in the snow")
         note = await bots_reply_to(s.world, first)
         spam = [await mention(s.world, f"a red fox number {n}") for n in range(2, 7)]
-        await asyncio.sleep(1.0)  # the bot has read them all by now
+        await s.world.handled_everything()  # the bot has read them all by now
         assert [m["id"] for m in bots_replies_to(s.world, [first, *spam])] == [note["id"]]
         for _ in range(2):
             assert "(reason: flooding)" in await video(s.world)
@@ -1170,7 +1170,7 @@ async def test_a_blocked_member_with_a_bad_flag_gets_the_one_block_note_not_flag
         note = await bots_reply_to(s.world, first)
         assert "can't make videos here" in note["content"], note["content"]
         spam = [await mention(s.world, f"--duration 99 a red fox {n}") for n in range(2, 7)]
-        await asyncio.sleep(1.0)  # the bot has read them all by now
+        await s.world.handled_everything()  # the bot has read them all by now
         assert [m["id"] for m in bots_replies_to(s.world, [first, *spam])] == [note["id"]]
         assert s.world.api.submits == []
 
@@ -1575,7 +1575,7 @@ async def test_a_picture_forwarded_to_the_dm_with_a_comment_asking_draws_no_help
         assert "1 image (first frame)" in status["content"], status["content"]
         await world.api.wait_for_submits(1)
         assert world.api.submits[0]["image_urls"] == [cat.url]
-        await asyncio.sleep(0.3)  # a note the forward might still draw
+        await world.handled_everything()  # a note the forward might still draw
         assert dm_help_notes(world, dm) == []
 
 
@@ -1594,7 +1594,7 @@ async def test_a_picture_forwarded_to_the_dm_with_a_plain_comment_is_shown_how_t
         note = await fake.wait_for_message(dm, predicate=lambda m: "My videos" in m["content"])
         assert note["message_reference"]["message_id"] == forward["id"]
         assert "reply to it" in note["content"], note["content"]
-        await asyncio.sleep(0.3)  # a second note the comment might still draw
+        await world.handled_everything()  # a second note the comment might still draw
         assert len(dm_help_notes(world, dm)) == 1
         assert await nothing_recorded(world)
         # Edited to ask, the comment makes the video from the forward's picture.
