@@ -18,7 +18,7 @@ import pytest
 import yarl
 from pydantic import ValidationError
 
-from bot.__main__ import Misconfigured, connect_postgres, open_postgres
+from bot.__main__ import Misconfigured, connect_postgres, main, open_postgres
 from bot.jobs.stages import LeaseTerms
 from bot.settings import Settings, describe_settings_errors, misspelled_settings
 from bot.storage.postgres import PostgresDatabase, describe_location
@@ -37,6 +37,21 @@ def run_bot(where: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str
         text=True,
         timeout=60,
     )
+
+
+def start_refused(monkeypatch, capsys) -> tuple[int, str, str]:
+    """`python -m bot`'s refusal of its settings, run in this process (its exit status, stdout
+    and stderr): `main()` returns before anything is started. The environment holds only what
+    `run_bot` gives, so the runner's variables cannot change what is said; the folder is the
+    test's own (`clean_env`). `test_running_without_settings_exits_nonzero_with_help` and the
+    .env tests still start a real process."""
+    for name in list(os.environ):
+        if name != "PATH":
+            monkeypatch.delenv(name)
+    capsys.readouterr()  # nothing said before it counts
+    status = main()
+    out, err = capsys.readouterr()
+    return status, out, err
 
 
 def refused(monkeypatch, **env: str) -> list[str]:
@@ -221,32 +236,34 @@ def test_running_without_settings_exits_nonzero_with_help(tmp_path):
     assert "APIMART_API_KEY is missing" in result.stderr
 
 
-def test_missing_settings_with_no_dotenv_name_the_folder_it_was_looked_for_in(tmp_path):
+def test_missing_settings_with_no_dotenv_name_the_folder_it_was_looked_for_in(
+    tmp_path, monkeypatch, capsys
+):
     """A systemd unit without `WorkingDirectory=` starts the bot in /, far from its .env: "set
     it in .env" alone sends the operator to a file that holds the token already."""
-    result = run_bot(tmp_path, {})
-    assert result.returncode == 2
-    assert f"There is no .env in {tmp_path}" in result.stderr
-    assert "WorkingDirectory=" in result.stderr
+    status, _, stderr = start_refused(monkeypatch, capsys)
+    assert status == 2
+    assert f"There is no .env in {tmp_path}" in stderr
+    assert "WorkingDirectory=" in stderr
 
 
 def test_missing_settings_with_no_dotenv_tell_a_container_to_pass_them_as_its_environment(
-    tmp_path,
+    monkeypatch, capsys
 ):
     """`docker run` without `--env-file` starts the image in /home/bot, where no .env ever is:
     "copy .env.example there" would send the operator into the container."""
-    result = run_bot(tmp_path, {})
-    assert result.returncode == 2
-    assert "docker run --env-file .env" in result.stderr
-    assert "env_file" in result.stderr
+    status, _, stderr = start_refused(monkeypatch, capsys)
+    assert status == 2
+    assert "docker run --env-file .env" in stderr
+    assert "env_file" in stderr
 
 
-def test_missing_settings_beside_a_dotenv_do_not_say_it_is_absent(tmp_path):
+def test_missing_settings_beside_a_dotenv_do_not_say_it_is_absent(tmp_path, monkeypatch, capsys):
     (tmp_path / ".env").write_text("APIMART_API_KEY=sk-live-123\n")
-    result = run_bot(tmp_path, {})
-    assert result.returncode == 2
-    assert "DISCORD_TOKEN is missing" in result.stderr
-    assert "There is no .env" not in result.stderr
+    status, _, stderr = start_refused(monkeypatch, capsys)
+    assert status == 2
+    assert "DISCORD_TOKEN is missing" in stderr
+    assert "There is no .env" not in stderr
 
 
 def test_a_database_folder_that_cannot_be_made_is_named_in_full(tmp_path):
@@ -349,14 +366,16 @@ def test_an_unreadable_dotenv_is_a_json_line_when_the_environment_asks_for_json(
     assert str(line["message"]).startswith("The bot cannot start: .env is not UTF-8 text")
 
 
-def test_a_misspelled_required_setting_is_named_with_what_it_should_be(tmp_path):
+def test_a_misspelled_required_setting_is_named_with_what_it_should_be(
+    tmp_path, monkeypatch, capsys
+):
     """The typo that stops the bot is the one the near-miss check helps with most."""
     (tmp_path / ".env").write_text("DISCORD_TOKN=abc.def\nAPIMART_API_KEY=sk-live-123\n")
-    result = run_bot(tmp_path, {})
-    assert result.returncode == 2
-    assert "DISCORD_TOKEN is missing" in result.stderr
-    assert "DISCORD_TOKN (in .env) is no setting: did you mean DISCORD_TOKEN?" in result.stderr
-    assert "abc.def" not in result.stderr + result.stdout
+    status, stdout, stderr = start_refused(monkeypatch, capsys)
+    assert status == 2
+    assert "DISCORD_TOKEN is missing" in stderr
+    assert "DISCORD_TOKN (in .env) is no setting: did you mean DISCORD_TOKEN?" in stderr
+    assert "abc.def" not in stderr + stdout
 
 
 def test_shard_ids_are_read_from_a_comma_list_and_give_a_share_of_the_budget(monkeypatch):
