@@ -28,6 +28,17 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
 
 
+# The tasks discord.py runs the bot's handlers in: events (a message, an edit), slash commands,
+# buttons and forms (persistent ones too). A view's timeout is not an answer to anything.
+HANDLER_TASKS = (
+    "discord.py: ",
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord-ui-dynamic-item-",
+)
+
+
 @dataclass
 class World:
     """Everything a test needs to act as a member and look at what members see."""
@@ -51,8 +62,9 @@ class World:
 
     async def handled_everything(self, timeout: float = 10) -> None:  # noqa: ASYNC109
         """Wait until every event the fake has sent reached the bot and each of its handlers
-        returned: what the bot would answer to them, it has answered by now. (Waiting a fixed
-        second for that was longer than needed on a quiet machine, and shorter on a busy one.)"""
+        (`HANDLER_TASKS`) returned: what the bot would answer to them, it has answered by now.
+        (A fixed wait was longer than needed on a quiet machine, and shorter on a busy one.)
+        Work the engine does later (a submit) is not waited for: check the recorded jobs."""
 
         def caught_up() -> bool:
             sent = {s.session_id: s.seq for s in self.discord._sessions.values()}
@@ -61,7 +73,7 @@ class World:
                 if ws.session_id in sent and (ws.sequence or 0) < sent[ws.session_id]:
                     return False
             return not any(
-                task.get_name().startswith("discord.py: ") and not task.done()
+                task.get_name().startswith(HANDLER_TASKS) and not task.done()
                 for task in asyncio.all_tasks()
             )
 

@@ -1792,6 +1792,6 @@ async def test_a_result_button_where_the_bot_was_kicked_but_its_commands_stayed(
         answer = await click.wait_for_answer(timeout=10)
         assert answer["flags"] & EPHEMERAL
         assert "added only my commands" in answer["content"], answer["content"]
-        await asyncio.sleep(0.3)  # what the click might still make
+        await world.handled_everything()  # what the click might still make
         assert len(world.api.submits) == 1, "nothing more made"
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1

@@ -983,7 +983,7 @@ async def test_a_refused_form_with_the_prompt_unchanged_gives_nothing_back(tmp_p
             {"prompt": "a paper boat on a river"}, custom_id="video:editform:1"
         )
         assert "blocked you" in (await submitted.wait_for_answer(timeout=10))["content"]
-        await asyncio.sleep(0.5)  # a give-back would follow at once
+        await world.handled_everything()  # a give-back would follow at once
         assert len(submitted.answers) == 1, submitted.answers
 
 
@@ -1522,7 +1522,7 @@ async def test_edit_prompt_on_another_members_10_second_result_asks_the_cost_fir
         assert "with your prompt from another member's video" in question["content"]
         ids = question_buttons(question)
         assert set(ids) == {"Confirm", "Cancel"}
-        await asyncio.sleep(0.3)  # what the submit might still make
+        await world.handled_everything()  # what the submit might still make
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
         assert len(api.submits) == 1
 
@@ -1723,7 +1723,7 @@ async def test_regenerate_on_another_members_result_through_a_user_install_asks_
         assert "Nothing is made or counted until you confirm" in question["content"]
         ids = question_buttons(question)
         assert set(ids) == {"Confirm", "Cancel"}
-        await asyncio.sleep(0.3)  # what the click might still make
+        await world.handled_everything()  # what the click might still make
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
         assert len(api.submits) == 1
 
@@ -1736,7 +1736,7 @@ async def test_regenerate_on_another_members_result_through_a_user_install_asks_
         for pressed in presses:
             await pressed.wait_for_callback()
         await api.wait_for_submits(2)
-        await asyncio.sleep(0.3)  # what a second press might still make
+        await world.handled_everything()  # what a second press might still make
         assert api.submits[1] == api.submits[0], "her settings, 4K included"
         assert len(api.submits) == 2, "one video for one question"
         rows = await world.db.fetch_all("SELECT user_id, guild_id FROM jobs ORDER BY id")
@@ -1826,7 +1826,7 @@ async def test_a_personal_cost_question_confirmed_after_the_server_added_the_bot
         )
         ended = fake.get_message(int(question["id"]))
         assert says in ended["content"] and not question_buttons(ended), ended["content"]
-        await asyncio.sleep(0.3)  # what a press might still make
+        await world.handled_everything()  # what a press might still make
         assert len(await world.db.fetch_all("SELECT id FROM jobs")) == 1, "nothing recorded"
         assert len(api.submits) == 1
         assert await world.db.fetch_all("SELECT token FROM pending_requests") == []

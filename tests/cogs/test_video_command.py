@@ -1220,7 +1220,7 @@ async def test_a_short_refused_prompt_is_not_given_back(tmp_path):
         interaction = await world.video(prompt="gore on a boat")
         refusal = await interaction.wait_for_answer(timeout=10)
         assert "words this server doesn't allow" in refusal["content"]
-        await asyncio.sleep(0.5)  # a give-back would follow at once
+        await world.handled_everything()  # a give-back would follow at once
         assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
 
 
@@ -1231,7 +1231,7 @@ async def test_a_long_prompt_queued_is_not_given_back(tmp_path):
         interaction = await world.video(prompt=typed)
         assert "queued as job #1" in (await interaction.wait_for_answer(timeout=10))["content"]
         await world.api.wait_for_submits(1)
-        await asyncio.sleep(0.5)
+        await world.handled_everything()
         assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
 
 
@@ -1257,7 +1257,7 @@ async def test_a_refused_long_prompt_seen_by_two_processes_is_given_back_once(tm
         await fake.wait_for(
             lambda: finished.count(interaction.id) == 2, description="the echo's command ending"
         )
-        await asyncio.sleep(0.5)
+        await world.handled_everything()
         assert [body["code"] for _, body in interaction.rejected_callbacks] == [40060]
         assert len(interaction.answers) == 2, [a["content"] for a in interaction.answers]
 
@@ -1272,7 +1272,7 @@ async def test_a_long_prompt_asked_its_cost_is_not_given_back(tmp_path):
         interaction = await world.video(prompt=typed, duration=10, resolution="4k")
         question = await interaction.wait_for_answer(timeout=10)
         assert "Confirm" in str(question["components"])
-        await asyncio.sleep(0.5)
+        await world.handled_everything()
         assert len(interaction.answers) == 1, [a["content"] for a in interaction.answers]
 
 
