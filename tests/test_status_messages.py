@@ -285,9 +285,7 @@ async def test_a_last_status_edit_that_fails_once_is_made_after_all(
     fake.fail_next("PATCH", rf"/channels/{fake.channel_id}/messages/\d+", 503)
     done = await finished(store, job, JobState.COMPLETED, now=clock())
     status.schedule(done, final=True)
-    await status.drain(timeout=5)
-    await asyncio.sleep(0.2)
-    await status.drain(timeout=5)
+    await settled(status)  # the first try, and the one after its wait
     shown = fake.get_message(job.status_message_id)
     assert "is done" in shown["content"], shown["content"]
     assert not shown.get("components"), "the Cancel button is gone"
