@@ -1527,8 +1527,8 @@ async def test_a_picture_forwarded_to_the_dm_is_shown_how_to_use_it(tmp_path, mo
     """Forwarding a picture to the bot is the natural first try, and a forward can carry no
     mention: "start your message with my mention" is no way to use that picture. The note
     says how: reply to it mentioning the bot, or Apps → Make a video on it (once no comment
-    came with the forward, a second here)."""
-    monkeypatch.setattr(cogs._forwards, "COMMENT_WINDOW", 1.0)
+    came with the forward, a fifth of a second here: none is sent)."""
+    monkeypatch.setattr(cogs._forwards, "COMMENT_WINDOW", 0.2)
     async with running_bot(tmp_path) as world:
         fake = world.discord
         original = await fake.message_create("", attachments=[world.png()], dispatch=False)
