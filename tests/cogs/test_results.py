@@ -57,6 +57,21 @@ async def edit_prompt(fake, result, prompt):
     return await submitted.wait_for_answer(timeout=10)
 
 
+async def remix(fake, result, prompt, *, duration="6", aspect_ratio="16:9"):
+    """The member presses Remix on `result` and sends the form with `prompt` at 720p, the
+    other choices as given; returns the private answer."""
+    click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
+    await click.wait_for_callback()
+    sent = {
+        "prompt": prompt,
+        "duration": [duration],
+        "resolution": ["720p"],
+        "aspect_ratio": [aspect_ratio],
+    }
+    submitted = await fake.modal_submit(sent, interaction=click)
+    return await submitted.wait_for_answer(timeout=10)
+
+
 async def delete_asked(fake, result, *, user=None, job_id=1, locale="en-US"):
     """Delete is clicked on `result`: the private question and its buttons (label -> id)."""
     click = await fake.component_interaction(
@@ -288,16 +303,7 @@ async def test_a_remix_link_that_is_no_picture_is_refused_privately_before_spend
     ):
         page = web.serve("/article", b"<html>", "text/html")
         result = await delivered_result(world)
-        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
-        sent = {
-            "prompt": f"a boat like {page}",
-            "duration": ["6"],
-            "resolution": ["720p"],
-            "aspect_ratio": ["16:9"],
-        }
-        submitted = await fake.modal_submit(sent, interaction=click)
-        answer = await submitted.wait_for_answer(timeout=10)
+        answer = await remix(fake, result, f"a boat like {page}")
         assert answer["flags"] & EPHEMERAL
         assert "(not an image or a video)" in answer["content"], answer["content"]
         assert "made nothing and nothing was counted" in answer["content"]
@@ -405,16 +411,8 @@ async def test_a_video_link_in_remix_with_a_length_chosen_is_asked_about_not_ove
         result = await delivered_result(world)
 
         async def remixed(duration):
-            click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
-            await click.wait_for_callback()
-            sent = {
-                "prompt": f"dance like this {clip}",
-                "duration": [duration],
-                "resolution": ["720p"],
-                "aspect_ratio": ["16:9"],
-            }
-            submitted = await fake.modal_submit(sent, interaction=click)
-            return (await submitted.wait_for_answer(timeout=10))["content"]
+            answer = await remix(fake, result, f"dance like this {clip}", duration=duration)
+            return answer["content"]
 
         refused = await remixed("10")
         assert "can't be 10 s" in refused, refused
@@ -476,16 +474,7 @@ async def test_a_remix_setting_no_choice_offers_beside_a_link_fetches_nothing(tm
         world.bot.link_allowance = LinkAllowance(links=1)
         boat = web.serve("/boat.png")
         result = await delivered_result(world)
-        click = await fake.component_interaction("video:remix:1", message_id=int(result["id"]))
-        await click.wait_for_callback()
-        sent = {
-            "prompt": f"a boat like {boat}",
-            "duration": ["6"],
-            "resolution": ["720p"],
-            "aspect_ratio": ["5:4"],
-        }
-        submitted = await fake.modal_submit(sent, interaction=click)
-        answer = await submitted.wait_for_answer(timeout=10)
+        answer = await remix(fake, result, f"a boat like {boat}", aspect_ratio="5:4")
         assert "`5:4` is not a valid aspect ratio" in answer["content"], answer["content"]
         assert web.hits == []
         assert world.bot.link_allowance.take(fake.user_id, 1, world.bot.clock()) is None
